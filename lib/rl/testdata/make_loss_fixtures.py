@@ -61,7 +61,7 @@ base = dict(clip_low=0.2, clip_high=0.2, dual_clip=3.0, agg="token-mean", kl_coe
 cases = []
 for name, over, shift, adv_sign in [
     ("clip_active", {}, 0.6, 1.0),
-    ("dual_clip_active", {}, -1.5, -1.0),
+    ("dual_clip_active", {}, 1.5, -1.0),  # ratio ~ e^1.5 > c = 3 with A < 0
     ("kl_low_var", dict(kl_coef=0.1), 0.1, 0.0),
     ("kl_k1_seq_mean_token_sum", dict(kl_coef=0.05, kl_type="k1", agg="seq-mean-token-sum"), 0.2, 0.0),
     ("masks_padding_seq_mean_token_mean", dict(agg="seq-mean-token-mean", entropy_coef=0.01, clip_high=0.28), 0.3, 0.0),
