@@ -131,8 +131,8 @@ func (c Classifier) Sample(s *model.Scope, in Inputs, g int) *Node {
 	single := graph.OneHot(graph.ArgMax(masked, -1, dtypes.Int32), k, dtypes.Float32)
 	// Multi-label: class c is in the set when u < sigmoid(logit).
 	multi := graph.Mul(graph.ConvertDType(graph.LessThan(u, graph.Sigmoid(lg)), dtypes.Float32), mask)
-	return graph.Where(graph.GreaterThan(broadcastG(graph.InsertAxes(in.Multi, -1), g), graph.ScalarZero(gr, dtypes.Float32)),
-		multi, single)
+	isMulti := graph.BroadcastToDims(graph.Reshape(in.Multi, b, 1, 1), b, g, k)
+	return graph.Where(graph.GreaterThan(isMulti, graph.ScalarZero(gr, dtypes.Float32)), multi, single)
 }
 
 func (c Classifier) Greedy(s *model.Scope, in Inputs) *Node {
@@ -159,11 +159,11 @@ func (c Classifier) TokenLogProbs(s *model.Scope, in Inputs, answers *Node) (log
 
 	// Single-label: one token.
 	logSoft := graph.MaskedLogSoftmax(logits, on, -1)
-	logSoftSafe := graph.Where(on, logSoft, graph.ZerosLike(logSoft)) // -inf off-head -> 0 so 0*x is 0
+	logSoftSafe := graph.Where(on, logSoft, graph.ZerosLike(logSoft))               // -inf off-head -> 0 so 0*x is 0
 	singleLp := graph.ReduceSum(graph.Mul(answers, broadcastG(logSoftSafe, g)), -1) // [B,G]
 	p := graph.Exp(logSoftSafe)
 	singleEnt := graph.Neg(graph.ReduceSum(graph.Mul(graph.Mul(p, logSoftSafe), in.HeadMask), -1)) // [B]
-	first := graph.OneHot(graph.ScalarZero(gr, dtypes.Int32), k, dtypes.Float32)                    // [K]
+	first := graph.OneHot(graph.ScalarZero(gr, dtypes.Int32), k, dtypes.Float32)                   // [K]
 	firstB := graph.BroadcastToDims(graph.Reshape(first, 1, 1, k), b, g, k)
 	singleTok := graph.Mul(graph.InsertAxes(singleLp, -1), firstB)
 	singleEntTok := graph.Mul(broadcastG(graph.InsertAxes(singleEnt, -1), g), firstB)

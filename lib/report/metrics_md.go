@@ -76,3 +76,16 @@ func WriteMetricsMarkdown(w io.Writer, rep *fairness.Report) {
 		}
 	}
 }
+
+// WriteColumnsMarkdown writes one row of the paper's columns per label.
+func WriteColumnsMarkdown(w io.Writer, labels []string, rows ...fairness.Columns) {
+	fmt.Fprintf(w, "| | %s |\n|---|%s\n", strings.Join(fairness.ColumnNames, " | "), strings.Repeat("---|", len(fairness.ColumnNames)))
+	for i, c := range rows {
+		cells := make([]string, len(fairness.ColumnNames))
+		for j, n := range fairness.ColumnNames {
+			v, _ := c.Get(n)
+			cells[j] = FormatColumn(n, v)
+		}
+		fmt.Fprintf(w, "| %s | %s |\n", labels[i], strings.Join(cells, " | "))
+	}
+}

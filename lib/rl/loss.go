@@ -126,8 +126,8 @@ func Aggregate(x, mask *Node, agg LossAgg) *Node {
 //
 //	L = agg(w · surrogate) + beta · agg(kl) - entropy_coef · agg(entropy)
 func PolicyLoss(in LossInputs, c LossConfig) LossOutputs {
-	adv := graph.InsertAxes(in.Adv, -1)    // [N,1] broadcasts over tokens
-	w := graph.InsertAxes(in.Weight, -1)   // [N,1]
+	adv := graph.InsertAxes(in.Adv, -1)  // [N,1] broadcasts over tokens
+	w := graph.InsertAxes(in.Weight, -1) // [N,1]
 	mask := graph.Mul(in.Mask, graph.BroadcastToDims(graph.ConvertDType(graph.GreaterThan(w, graph.ZerosLike(w)), in.Mask.DType()), in.Mask.Shape().Dimensions...))
 	advB := graph.BroadcastToDims(adv, in.Logp.Shape().Dimensions...)
 	surr, clipped := ClippedSurrogate(in.Logp, in.OldLogp, advB, c)
