@@ -1,6 +1,28 @@
 package cluster
 
-import "math"
+import (
+	"math"
+	"sort"
+)
+
+// sortedValues returns a map's values ordered by key, so that sums over
+// them are bit-reproducible (map order is random in Go).
+func sortedValues[K int | [2]int](m map[K]float64, less func(a, b K) bool) []float64 {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return less(keys[i], keys[j]) })
+	out := make([]float64, len(keys))
+	for i, k := range keys {
+		out[i] = m[k]
+	}
+	return out
+}
+
+func lessInt(a, b int) bool { return a < b }
+
+func lessPair(a, b [2]int) bool { return a[0] < b[0] || (a[0] == b[0] && a[1] < b[1]) }
 
 // contingency returns the table n_ij of co-occurrences and its margins.
 func contingency(a, b []int) (table map[[2]int]float64, ra, cb map[int]float64) {
@@ -29,13 +51,13 @@ func ARI(a, b []int) float64 {
 	table, ra, cb := contingency(a, b)
 	n := float64(len(a))
 	var sumIJ, sumA, sumB float64
-	for _, v := range table {
+	for _, v := range sortedValues(table, lessPair) {
 		sumIJ += comb2(v)
 	}
-	for _, v := range ra {
+	for _, v := range sortedValues(ra, lessInt) {
 		sumA += comb2(v)
 	}
-	for _, v := range cb {
+	for _, v := range sortedValues(cb, lessInt) {
 		sumB += comb2(v)
 	}
 	expected := sumA * sumB / comb2(n)
@@ -59,12 +81,18 @@ func NMI(a, b []int) float64 {
 		return 0
 	}
 	mi := 0.0
-	for k, v := range table {
+	keys := make([][2]int, 0, len(table))
+	for k := range table {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return lessPair(keys[i], keys[j]) })
+	for _, k := range keys {
+		v := table[k]
 		mi += v / n * math.Log(n*v/(ra[k[0]]*cb[k[1]]))
 	}
 	h := func(m map[int]float64) float64 {
 		s := 0.0
-		for _, v := range m {
+		for _, v := range sortedValues(m, lessInt) {
 			s -= v / n * math.Log(v/n)
 		}
 		return s

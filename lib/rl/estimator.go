@@ -108,11 +108,7 @@ func (d *GroupDRO) Weights(batch []Rollout) []float64 {
 	sort.Strings(cells)
 	init := 1.0
 	if len(d.Q) > 0 {
-		init = 0
-		for _, v := range d.Q {
-			init += v
-		}
-		init /= float64(len(d.Q))
+		init = d.total() / float64(len(d.Q))
 	}
 	for _, k := range cells {
 		if _, ok := d.Q[k]; !ok {
@@ -120,10 +116,7 @@ func (d *GroupDRO) Weights(batch []Rollout) []float64 {
 		}
 		d.Q[k] *= math.Exp(d.Eta * (1 - sum[k]/n[k]))
 	}
-	total := 0.0
-	for _, v := range d.Q {
-		total += v
-	}
+	total := d.total()
 	for k := range d.Q {
 		d.Q[k] /= total
 	}
@@ -138,4 +131,18 @@ func (d *GroupDRO) Weights(batch []Rollout) []float64 {
 		w[i] = d.Q[k] / present * float64(len(batch)) / n[k]
 	}
 	return w
+}
+
+// total sums q in key order, so the result is bit-reproducible.
+func (d *GroupDRO) total() float64 {
+	keys := make([]string, 0, len(d.Q))
+	for k := range d.Q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	t := 0.0
+	for _, k := range keys {
+		t += d.Q[k]
+	}
+	return t
 }

@@ -176,13 +176,38 @@ func pretrain(be compute.Backend, s Spec, p *prepared, pc policy.Config, dir str
 }
 
 // loadCheckpointDir loads every variable of a verified checkpoint directory
-// into store.
+// into store, overwriting variables that already exist.
+//
+// GoMLX v0.28.2 pitfall: checkpoint.Build(store).Immediate() looks existing
+// variables up by their checkpoint key (prefixed) instead of their path,
+// misses them, and CreateVariable then returns the existing variable
+// without setting its value: a store that already holds the variables
+// silently keeps its old values. So we load into an empty store and copy.
 func loadCheckpointDir(store *model.Store, dir string) error {
 	if err := verifyManifest(dir); err != nil {
 		return err
 	}
-	_, err := checkpoint.Build(store).Dir(dir).Immediate().Done()
-	return err
+	tmp := model.NewStore()
+	if _, err := checkpoint.Build(tmp).Dir(dir).Immediate().Done(); err != nil {
+		return err
+	}
+	for v := range tmp.IterVariables() {
+		val, err := v.Value()
+		if err != nil {
+			return err
+		}
+		if cur := store.GetVariable(v.Path()); cur != nil {
+			if !cur.Shape().Equal(val.Shape()) {
+				return fmt.Errorf("%s: variable %s has shape %s in the checkpoint, %s in the model", dir, v.Path(), val.Shape(), cur.Shape())
+			}
+			if err := cur.SetValue(val); err != nil {
+				return err
+			}
+		} else if _, err := store.CreateVariable(v.Path(), val); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // saveCheckpointDir writes all of store's variables to dir as a GoMLX checkpoint.
