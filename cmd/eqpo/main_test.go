@@ -140,7 +140,9 @@ func TestKillAndResume(t *testing.T) {
 	}
 	a, _ := os.ReadFile(filepath.Join(dir, "full", "metrics.json"))
 	b, _ := os.ReadFile(filepath.Join(cut, "metrics.json"))
-	var ma, mb struct{ Final struct{ Overall map[string]float64 } }
+	var ma, mb struct {
+		Final struct{ Overall map[string]float64 }
+	}
 	json.Unmarshal(a, &ma)
 	json.Unmarshal(b, &mb)
 	if len(ma.Final.Overall) == 0 {

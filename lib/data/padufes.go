@@ -32,8 +32,8 @@ func PADFeatureNames() []string {
 // LoadPADUFES20 reads PAD-UFES-20's metadata.csv from dir. Patient is the
 // patient id (a patient can have several lesions; splitting by patient is
 // the stricter choice). Sex, age and Fitzpatrick skin type are the
-// demographics; 804 rows carry no questionnaire (no sex, no skin type) and
-// they are mostly NEV: missingness is label-correlated (data/README.md).
+// demographics; 804 rows carry no questionnaire (no sex, no skin type), all
+// of them ACK, SEK or NEV: missingness is label-correlated (data/README.md).
 func LoadPADUFES20(dir string) ([]Sample, error) {
 	path := filepath.Join(dir, "metadata.csv")
 	f, err := os.Open(path)

@@ -39,7 +39,13 @@ func TrajectoryChart(title, metric string, bands []Band) *charts.Line {
 	for _, b := range bands {
 		names = append(names, b.Name)
 	}
-	c.SetGlobalOptions(append(base(title, "mean over seeds; shaded: ± 1 std"),
+	sub := "one run per line"
+	for _, b := range bands {
+		if b.Lo != nil {
+			sub = "mean over seeds; shaded: ± 1 std"
+		}
+	}
+	c.SetGlobalOptions(append(base(title, sub),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "12%", Data: names}),
 		charts.WithXAxisOpts(opts.XAxis{Name: "step", Type: "category"}),
 		charts.WithYAxisOpts(opts.YAxis{Name: metric, Scale: opts.Bool(true)}))...)

@@ -139,3 +139,10 @@ func lastLines(s string, n int) string {
 	}
 	return string(bytes.Join(lines, []byte(" | ")))
 }
+
+// EchartsAvailable says whether the ECharts script is installed (HTML
+// charts need it; the static gonum/plot figures do not).
+func EchartsAvailable() bool {
+	_, err := EchartsJS()
+	return err == nil
+}

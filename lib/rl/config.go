@@ -46,9 +46,9 @@ type Config struct {
 
 	// The three EQPO tiers (paper.md 1.2); each can be switched off for
 	// ablations. With all three off EQPO is GRPO plus batch renormalisation.
-	Representation bool `json:"representation"` // divide by sqrt(N_d) and sqrt(N_g)
-	Difficulty     bool `json:"difficulty"`     // divide by mu_d and mu_g (mean reward)
-	Source         bool `json:"source"`         // apply the domain factor T_d at all
+	Representation bool `json:"representation"` // divide by sqrt(N_g), the group's question count
+	Difficulty     bool `json:"difficulty"`     // divide by mu_g, the group's mean reward
+	Source         bool `json:"source"`         // divide by T_d = sqrt(N_d) mu_d, the data source's factor
 
 	// MinMean floors mu_d, mu_g and mu_c. Deviation (paper.md 1.5.3): the
 	// authors leave mu unclamped, so a group that has never been right gets

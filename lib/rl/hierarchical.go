@@ -22,29 +22,28 @@ const UnknownGroup = "UNK"
 // rollout; N_g, mu_g: the same for the question's (domain, group) cell, or
 // for its k-means cluster when the group is unknown. The effective weight
 // is 1/(sqrt(N_d) mu_d sqrt(N_g) mu_g): rare and hard groups in rare and
-// hard domains are up-weighted. Representation contributes the sqrt(N)
-// terms, Difficulty the mu terms, Source the whole T_d; a tier switched off
-// contributes 1. Outside AuthorsExact, mu is floored at MinMean so a group
-// that is never right gets the largest weight, not "no scaling".
+// hard domains are up-weighted.
+//
+// The three tiers, each switchable for ablations (a tier that is off
+// contributes 1): Representation is sqrt(N_g), Difficulty is mu_g, Source
+// is the whole data-source factor T_d. Outside AuthorsExact, mu_d and mu_g
+// are floored at MinMean so a group that is never right gets the largest
+// weight, not "no scaling" (paper.md 1.5.3).
 func eqpoFactor(nd, muD, ng, muG float64, c Config) float64 {
 	if !c.AuthorsExact {
 		muD, muG = math.Max(muD, c.MinMean), math.Max(muG, c.MinMean)
 	}
-	tier := func(n, mu float64) float64 {
-		f := 1.0
-		if c.Representation {
-			f *= math.Sqrt(n)
-		}
-		if c.Difficulty {
-			f *= mu
-		}
-		return f
-	}
-	td := 1.0
+	f := 1.0
 	if c.Source {
-		td = math.Max(tier(nd, muD), c.Eps)
+		f = math.Max(math.Sqrt(nd)*muD, c.Eps)
 	}
-	return td * tier(ng, muG)
+	if c.Representation {
+		f *= math.Sqrt(ng)
+	}
+	if c.Difficulty {
+		f *= muG
+	}
+	return f
 }
 
 // HistEntry is one question in a domain's history.

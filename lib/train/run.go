@@ -65,7 +65,57 @@ func Run(ctx context.Context, spec Spec, opt Options) (*Metrics, error) {
 		}
 	}
 
-	// --- Data, backend, policy.
+	r, err := newRunner(spec, opt)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.restoreOrStart(); err != nil {
+		return nil, err
+	}
+
+	// --- The loop: rollouts -> rewards -> advantages -> update -> log.
+	for r.st.Step < spec.Steps {
+		if err := ctx.Err(); err != nil {
+			if err := r.checkpoint(); err != nil {
+				return nil, err
+			}
+			return nil, ErrInterrupted
+		}
+		if opt.testOnlyStopAfter > 0 && r.st.Step >= opt.testOnlyStopAfter {
+			return nil, ErrInterrupted
+		}
+		t0 := time.Now()
+		prompts := r.nextPrompts()
+		answers, oldLogp, stats := r.sampleAnswers(prompts)
+		rollouts := r.score(prompts, answers, &stats)
+		t1 := time.Now()
+		step := r.est.Advantages(rollouts)
+		weights := r.sampleWeights(rollouts)
+		advDur := time.Since(t1)
+		r.updatePolicy(prompts, answers, oldLogp, step.Adv, weights, &stats)
+		r.st.Accum.add(stats)
+		r.lastInfo = step.Info
+		r.st.Step++
+		r.timing(time.Since(t0), advDur)
+		if r.st.Step%spec.EvalEvery == 0 || r.st.Step == spec.Steps {
+			if err := r.evaluateAndLog(); err != nil {
+				return nil, err
+			}
+		}
+		if r.st.Step%spec.CheckpointEvery == 0 || r.st.Step == spec.Steps {
+			if err := r.checkpoint(); err != nil {
+				return nil, err
+			}
+		}
+		r.progress(false)
+	}
+	r.progress(true)
+	return r.finish()
+}
+
+// newRunner prepares the data, the backend and the policy (warm-started
+// from the cache, or from scratch), the estimator and Group-DRO.
+func newRunner(spec Spec, opt Options) (*runner, error) {
 	p, err := prepare(spec)
 	if err != nil {
 		return nil, err
@@ -115,48 +165,7 @@ func Run(ctx context.Context, spec Spec, opt Options) (*Metrics, error) {
 			return nil, err
 		}
 	}
-	if err := r.restoreOrStart(); err != nil {
-		return nil, err
-	}
-
-	// --- The loop: rollouts -> rewards -> advantages -> update -> log.
-	for r.st.Step < spec.Steps {
-		if err := ctx.Err(); err != nil {
-			if err := r.checkpoint(); err != nil {
-				return nil, err
-			}
-			return nil, ErrInterrupted
-		}
-		if opt.testOnlyStopAfter > 0 && r.st.Step >= opt.testOnlyStopAfter {
-			return nil, ErrInterrupted
-		}
-		t0 := time.Now()
-		prompts := r.nextPrompts()
-		answers, oldLogp, stats := r.sampleAnswers(prompts)
-		rollouts := r.score(prompts, answers, &stats)
-		t1 := time.Now()
-		step := r.est.Advantages(rollouts)
-		weights := r.sampleWeights(rollouts)
-		advDur := time.Since(t1)
-		r.updatePolicy(prompts, answers, oldLogp, step.Adv, weights, &stats)
-		r.st.Accum.add(stats)
-		r.lastInfo = step.Info
-		r.st.Step++
-		r.timing(time.Since(t0), advDur)
-		if r.st.Step%spec.EvalEvery == 0 || r.st.Step == spec.Steps {
-			if err := r.evaluateAndLog(); err != nil {
-				return nil, err
-			}
-		}
-		if r.st.Step%spec.CheckpointEvery == 0 || r.st.Step == spec.Steps {
-			if err := r.checkpoint(); err != nil {
-				return nil, err
-			}
-		}
-		r.progress(false)
-	}
-	r.progress(true)
-	return r.finish()
+	return r, nil
 }
 
 // runner is the state of one run in memory.
