@@ -146,3 +146,29 @@ func EchartsAvailable() bool {
 	_, err := EchartsJS()
 	return err == nil
 }
+
+// WriteLinkedHTML writes a chart page that loads ECharts from the workbench's
+// installed copy by a path relative to the page (lib/report/assets/
+// echarts.min.js, put there by `make setup`). Pages committed to the
+// repository use this form: the npm file itself is never committed, and the
+// page still renders offline. root is the repository root.
+func WriteLinkedHTML(c renderer, path, root string) error {
+	absPage, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	absJS, err := filepath.Abs(filepath.Join(root, "lib", "report", "assets", "echarts.min.js"))
+	if err != nil {
+		return err
+	}
+	rel, err := filepath.Rel(absPage, absJS)
+	if err != nil {
+		return err
+	}
+	page := c.RenderContent()
+	if !scriptTag.Match(page) {
+		return fmt.Errorf("report: no echarts script tag to relink")
+	}
+	page = scriptTag.ReplaceAllLiteral(page, []byte(`<script src="`+filepath.ToSlash(rel)+`"></script>`))
+	return os.WriteFile(path, page, 0o644)
+}

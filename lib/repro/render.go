@@ -168,7 +168,7 @@ func (a *Artefact) trajectory(runs []*RunSummary, dir string, md *strings.Builde
 			return err
 		}
 		if report.EchartsAvailable() {
-			if err := report.WriteHTML(report.TrajectoryChart(title, metric, bands), filepath.Join(dir, "trajectory_"+metric+".html")); err != nil {
+			if err := report.WriteLinkedHTML(report.TrajectoryChart(title, metric, bands), filepath.Join(dir, "trajectory_"+metric+".html"), repoRoot(dir)); err != nil {
 				return err
 			}
 		}
@@ -219,7 +219,7 @@ func (a *Artefact) perDataset(runs []*RunSummary, dir string, md *strings.Builde
 		return err
 	}
 	if report.EchartsAvailable() {
-		if err := report.WriteHTML(report.GroupBars(title, "F1", ds, series, labels), filepath.Join(dir, "per_dataset_f1.html")); err != nil {
+		if err := report.WriteLinkedHTML(report.GroupBars(title, "F1", ds, series, labels), filepath.Join(dir, "per_dataset_f1.html"), repoRoot(dir)); err != nil {
 			return err
 		}
 	}
@@ -382,4 +382,19 @@ func (a *Artefact) modality(runs []*RunSummary, md *strings.Builder) error {
 		}
 	}
 	return nil
+}
+
+// repoRoot finds the repository root above dir (the folder with go.mod).
+func repoRoot(dir string) string {
+	d, _ := filepath.Abs(dir)
+	for {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "."
+		}
+		d = parent
+	}
 }

@@ -193,3 +193,18 @@ func TestGRPOLearns(t *testing.T) {
 		}
 	}
 }
+
+// TestCNNPolicy trains the small-CNN policy a few steps (the image part of
+// the input through two 3x3 convolutions).
+func TestCNNPolicy(t *testing.T) {
+	spec := smallSpec("eqpo")
+	spec.Arch = "cnn"
+	spec.Steps, spec.EvalEvery, spec.PretrainSteps = 4, 2, 10
+	m, err := Run(context.Background(), spec, Options{Out: filepath.Join(t.TempDir(), "cnn")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Final.Overall.F1 <= 0 {
+		t.Fatalf("CNN policy F1 %v", m.Final.Overall.F1)
+	}
+}
