@@ -43,7 +43,7 @@ notebooks: ## execute every notebook headless with the GoNB kernel; fails on any
 	@mkdir -p $(RUNS)/notebooks
 	@for nb in notebooks/[0-9]*.ipynb; do \
 	  echo "== $$nb"; \
-	  ( cd notebooks && EQPO_NOTEBOOK_QUICK=1 timeout 900 jupyter nbconvert --to notebook --execute \
+	  ( cd notebooks && timeout 900 jupyter nbconvert --to notebook --execute \
 	      --ExecutePreprocessor.kernel_name=gonb --ExecutePreprocessor.timeout=600 \
 	      --output-dir $(ROOT)/$(RUNS)/notebooks $$(basename $$nb) ) || exit 1; \
 	  /usr/bin/python3 notebooks/check_outputs.py $(RUNS)/notebooks/$$(basename $$nb) || exit 1; \
