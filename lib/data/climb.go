@@ -1,7 +1,6 @@
 package data
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -135,30 +134,22 @@ func LoadClimb(path string, emb map[string][]float32, testFrac float64, seed uin
 // ParseClimb parses CLIMB JSONL; it returns the samples (Labels unset) and
 // each sample's label names.
 func ParseClimb(r io.Reader, name string, emb map[string][]float32) ([]Sample, [][]string, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	var samples []Sample
 	var labels [][]string
-	line := 0
-	for sc.Scan() {
-		line++
-		text := strings.TrimSpace(sc.Text())
-		if text == "" {
-			continue
-		}
+	err := ReadJSONLines(r, name, func(line int, text []byte) error {
 		bad := func(field, format string, a ...any) error {
 			return &InputError{File: name, Line: line, Field: field, Msg: fmt.Sprintf(format, a...)}
 		}
 		var rec climbRecord
-		if err := json.Unmarshal([]byte(text), &rec); err != nil {
-			return nil, nil, bad("", "invalid JSON: %v", err)
+		if err := json.Unmarshal(text, &rec); err != nil {
+			return bad("", "invalid JSON: %v", err)
 		}
 		if rec.Dataset == "" {
-			return nil, nil, bad("dataset", "missing or empty")
+			return bad("dataset", "missing or empty")
 		}
 		ls := SplitLabelSet(rec.Answer)
 		if len(ls) == 0 {
-			return nil, nil, bad("answer", "no label in %q", rec.Answer)
+			return bad("answer", "no label in %q", rec.Answer)
 		}
 		s := Sample{ID: rec.ID, Dataset: rec.Dataset, Source: rec.DataSource, Modality: ClimbModalities[rec.Dataset]}
 		if s.ID == "" {
@@ -170,24 +161,25 @@ func ParseClimb(r io.Reader, name string, emb map[string][]float32) ([]Sample, [
 		if rec.Demo != nil {
 			d, err := ParseClimbDemo(*rec.Demo)
 			if err != nil {
-				return nil, nil, bad("demo", "%v", err)
+				return bad("demo", "%v", err)
 			}
 			s.Demo = d
 		}
 		if len(rec.Images) == 0 {
-			return nil, nil, bad("images", "no image path; the workbench needs a precomputed embedding per image")
+			return bad("images", "no image path; the workbench needs a precomputed embedding per image")
 		}
 		s.Patient = rec.Images[0]
 		v, ok := emb[rec.Images[0]]
 		if !ok {
-			return nil, nil, bad("images", "no embedding for %q in the embeddings file", rec.Images[0])
+			return bad("images", "no embedding for %q in the embeddings file", rec.Images[0])
 		}
 		s.Features = v
 		samples = append(samples, s)
 		labels = append(labels, ls)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, nil, &InputError{File: name, Line: line + 1, Msg: err.Error()}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return samples, labels, nil
 }

@@ -1,7 +1,6 @@
 package fairness
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -29,40 +28,32 @@ type Prediction struct {
 // ReadPredictions reads a predictions JSONL stream; a bad line is an error
 // naming the file, the line and the field.
 func ReadPredictions(r io.Reader, name string) ([]Prediction, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	var out []Prediction
-	line := 0
-	for sc.Scan() {
-		line++
-		text := strings.TrimSpace(sc.Text())
-		if text == "" {
-			continue
-		}
+	err := data.ReadJSONLines(r, name, func(line int, text []byte) error {
 		bad := func(field, format string, a ...any) error {
 			return &data.InputError{File: name, Line: line, Field: field, Msg: fmt.Sprintf(format, a...)}
 		}
 		var p Prediction
-		dec := json.NewDecoder(strings.NewReader(text))
-		if err := dec.Decode(&p); err != nil {
-			return nil, bad("", "invalid JSON: %v", err)
+		if err := json.Unmarshal(text, &p); err != nil {
+			return bad("", "invalid JSON: %v", err)
 		}
 		if p.Dataset == "" {
-			return nil, bad("dataset", "missing or empty")
+			return bad("dataset", "missing or empty")
 		}
 		if len(p.Labels) == 0 {
-			return nil, bad("labels", "empty label set")
+			return bad("labels", "empty label set")
 		}
 		if p.Pred == nil {
-			return nil, bad("pred", "missing (use [] for an empty prediction)")
+			return bad("pred", "missing (use [] for an empty prediction)")
 		}
 		if _, err := p.Demographics(); err != nil {
-			return nil, bad("demo", "%v", err)
+			return bad("demo", "%v", err)
 		}
 		out = append(out, p)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, &data.InputError{File: name, Line: line + 1, Msg: err.Error()}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -412,7 +412,7 @@ func (r *runner) evaluateAndLog() error {
 			r.st.PrevClusters = map[string]map[string]int{}
 		}
 		for d, c := range info.Clusters {
-			cl := ClusterLog{K: c.K, N: c.N, Sizes: c.Sizes, Mu: c.Mu, ARI: c.ARI, NMI: c.NMI, Stability: -1}
+			cl := ClusterLog{ClusterInfo: c, Stability: -1}
 			prev := r.st.PrevClusters[d]
 			cur := map[string]int{}
 			var a, b []int

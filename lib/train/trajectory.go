@@ -2,6 +2,7 @@ package train
 
 import (
 	"eqpo/lib/fairness"
+	"eqpo/lib/rl"
 )
 
 // TrajectoryLine is one line of trajectory.jsonl, written at step 0 and
@@ -28,15 +29,11 @@ type TrajectoryLine struct {
 	Clusters map[string]ClusterLog `json:"clusters,omitempty"`
 }
 
-// ClusterLog is one dataset's clustering at an evaluation point.
+// ClusterLog is one dataset's clustering at an evaluation point: the
+// estimator's report plus its stability since the previous evaluation.
 type ClusterLog struct {
-	K         int       `json:"k"`
-	N         int       `json:"n"`
-	Sizes     []int     `json:"sizes"`
-	Mu        []float64 `json:"mu"`
-	ARI       float64   `json:"ari"`
-	NMI       float64   `json:"nmi"`
-	Stability float64   `json:"stability"` // -1 when there is no previous clustering to compare
+	rl.ClusterInfo
+	Stability float64 `json:"stability"` // -1 when there is no previous clustering to compare
 }
 
 // trainAccum averages step diagnostics between two trajectory lines.
