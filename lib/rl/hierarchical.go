@@ -82,8 +82,9 @@ func newHierarchical(c Config) *hierarchical {
 	return &hierarchical{cfg: c, state: hierState{Domains: map[string][]*HistEntry{}}}
 }
 
-// cellOf says which cell a history entry belongs to for this method: its
-// group (EQPO, explicit) or "clustered" (EQPO unknown, EQPO-ND, DRPO).
+// clustered says whether an entry's second-tier cell is a k-means cluster
+// (EQPO's unknown group, every entry of EQPO-ND and DRPO) rather than its
+// demographic group.
 func (h *hierarchical) clustered(group string) bool {
 	switch h.cfg.Method {
 	case MethodDRPO, MethodEQPOND:

@@ -17,6 +17,7 @@ import (
 
 	"eqpo/lib/backend"
 	"eqpo/lib/cluster"
+	"eqpo/lib/data"
 	"eqpo/lib/fairness"
 	"eqpo/lib/rl"
 )
@@ -394,7 +395,7 @@ func (r *runner) evaluate() (*fairness.Report, []fairness.Prediction) {
 	return fairness.EvaluatePredictions(preds, r.evalAttrs(), r.spec.MinGroup), preds
 }
 
-func (r *runner) evalAttrs() []dataAttr {
+func (r *runner) evalAttrs() []data.Attr {
 	if len(r.spec.EvalAttrs) > 0 {
 		return attrsOf(r.spec.EvalAttrs)
 	}

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -116,7 +117,7 @@ func ReadTrajectory(runDir string) ([]TrajectoryLine, error) {
 		return nil, err
 	}
 	var out []TrajectoryLine
-	dec := json.NewDecoder(bytesReader(raw))
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	for i := 1; dec.More(); i++ {
 		var l TrajectoryLine
 		if err := dec.Decode(&l); err != nil {
