@@ -164,6 +164,29 @@ for _, metric := range []string{"Delta_F1", "F1"} {
 	}
 	show(report.Snippet(report.TrajectoryChart(metric+" over training (seed 1)", metric, bands)))
 }'''),
+    ("md", "## EQPO's scale factors over training\n\nEvery logged step also records EQPO's mean divisor per (dataset, group) cell. A lower divisor means the cell's advantages are scaled up. Here: the cells of the simulated HAM10000."),
+    ("code", '''%%
+traj, err := train.ReadTrajectory(runDir("eqpo"))
+if err != nil {
+	panic(err)
+}
+var steps []float64
+cells := map[string][]float64{}
+for _, l := range traj[1:] { // step 0 precedes any update: no factors yet
+	steps = append(steps, float64(l.Step))
+	for c, f := range l.Factors {
+		if strings.HasPrefix(c, "ham10000/") {
+			cells[c] = append(cells[c], f)
+		}
+	}
+}
+for c, v := range cells { // a cell missing from some logged batch: repeat its first value
+	for len(v) < len(steps) {
+		v = append([]float64{v[0]}, v...)
+	}
+	cells[c] = v
+}
+show(report.Snippet(report.ScaleFactors("EQPO divisor per HAM10000 group over training", steps, cells)))'''),
 ])
 
 notebook("02-reproduce-tables", [
