@@ -31,6 +31,12 @@ func ElbowK(rows [][]float64, kMax int, rng *rand.Rand, opt Options) int {
 	return kCap
 }
 
+// SilhouetteSample caps how many rows SilhouetteK scores: the silhouette
+// is O(n^2), so larger inputs are scored on a seeded random subsample of
+// this size (k-means itself still sees every row), as scikit-learn's
+// silhouette_score(sample_size=...) does.
+const SilhouetteSample = 512
+
 // SilhouetteK returns the k in [2, kMax] with the largest mean silhouette
 // (1 if fewer than 3 distinct rows).
 func SilhouetteK(rows [][]float64, kMax int, rng *rand.Rand, opt Options) int {
@@ -38,10 +44,21 @@ func SilhouetteK(rows [][]float64, kMax int, rng *rand.Rand, opt Options) int {
 	if kCap < 2 {
 		return 1
 	}
+	var sample []int
+	if len(rows) > SilhouetteSample {
+		sample = rng.Perm(len(rows))[:SilhouetteSample]
+	}
 	best, bestS := 2, math.Inf(-1)
 	for k := 2; k <= kCap; k++ {
 		res := KMeans(rows, k, rng, opt)
-		if s := Silhouette(rows, res.Labels); s > bestS+1e-12 {
+		r, l := rows, res.Labels
+		if sample != nil {
+			r, l = make([][]float64, len(sample)), make([]int, len(sample))
+			for i, j := range sample {
+				r[i], l[i] = rows[j], res.Labels[j]
+			}
+		}
+		if s := Silhouette(r, l); s > bestS+1e-12 {
 			best, bestS = k, s
 		}
 	}

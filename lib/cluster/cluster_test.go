@@ -164,3 +164,10 @@ func ExampleARI() {
 	fmt.Printf("%.1f %.1f\n", ARI(a, b), NMI(a, b))
 	// Output: 1.0 1.0
 }
+
+func TestSilhouetteKSubsample(t *testing.T) {
+	rows, _ := blobs(3000, 4, 3, 0.5, rand.New(rand.NewPCG(9, 9)))
+	if k := SilhouetteK(rows, 6, rand.New(rand.NewPCG(1, 1)), Options{Restarts: 1}); k != 4 {
+		t.Fatalf("subsampled silhouette chose k=%d on 4 blobs", k)
+	}
+}
