@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math"
 	"sort"
 
@@ -21,7 +22,9 @@ type Band struct {
 
 func base(title, sub string) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
-		charts.WithInitializationOpts(opts.Initialization{Width: "900px", Height: "500px"}),
+		// A chart id derived from the title keeps rendered pages byte-stable
+		// (go-echarts otherwise draws a random one each time).
+		charts.WithInitializationOpts(opts.Initialization{Width: "900px", Height: "500px", ChartID: chartID(title)}),
 		charts.WithTitleOpts(opts.Title{Title: title, Subtitle: sub}),
 		charts.WithAnimation(false), // screenshot-safe
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Top: "12%"}),
@@ -214,3 +217,10 @@ func ScaleFactors(title string, steps []float64, cells map[string][]float64) *ch
 }
 
 func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
+
+// chartID is a stable DOM id for a chart: "c" and the FNV-1a hash of its title.
+func chartID(title string) string {
+	h := fnv.New32a()
+	h.Write([]byte(title))
+	return fmt.Sprintf("c%08x", h.Sum32())
+}

@@ -271,8 +271,8 @@ func (a *Artefact) clusters(runs []*RunSummary, dir string, md *strings.Builder)
 		if len(ds) > 0 {
 			nmiBands := a.bands(by[l], func(p Point) float64 {
 				s, n := 0.0, 0.0
-				for _, c := range p.Clusters {
-					if c.NMI >= -0.5 {
+				for _, d := range sortedKeys(p.Clusters) {
+					if c := p.Clusters[d]; c.NMI >= -0.5 {
 						s, n = s+c.NMI, n+1
 					}
 				}
@@ -288,9 +288,26 @@ func (a *Artefact) clusters(runs []*RunSummary, dir string, md *strings.Builder)
 			if err := report.SaveTrajectoryFigure(filepath.Join(dir, "cluster_nmi_"+sanitize(l)+".png"), "Cluster NMI vs masked demographics ("+l+")", "NMI", nmiBands); err != nil {
 				return err
 			}
+			kBands := a.bands(by[l], func(p Point) float64 {
+				s, n := 0.0, 0.0
+				for _, d := range sortedKeys(p.Clusters) {
+					s, n = s+float64(p.Clusters[d].K), n+1
+				}
+				if n == 0 {
+					return math.NaN()
+				}
+				return s / n
+			})
+			for i := range kBands {
+				kBands[i].Name = l + " (mean k over datasets)"
+				clean(&kBands[i])
+			}
+			if err := report.SaveTrajectoryFigure(filepath.Join(dir, "cluster_k_"+sanitize(l)+".png"), "k chosen over training ("+l+")", "k", kBands); err != nil {
+				return err
+			}
 		}
 	}
-	fmt.Fprintf(md, "\nFigures: `cluster_nmi_<row>.png` (NMI over training, mean over datasets, ± std over seeds).\n")
+	fmt.Fprintf(md, "\nFigures: `cluster_nmi_<row>.png` and `cluster_k_<row>.png` (NMI and the chosen k over training, mean over datasets, ± std over seeds).\n")
 	return nil
 }
 
@@ -397,4 +414,14 @@ func repoRoot(dir string) string {
 		}
 		d = parent
 	}
+}
+
+// sortedKeys orders a map's keys, so sums over it are bit-reproducible.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

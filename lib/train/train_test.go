@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gomlx/gomlx/ml/model"
 )
 
 // smallSpec is a fast run: 30 steps on MedFair-7 at half size.
@@ -206,5 +208,71 @@ func TestCNNPolicy(t *testing.T) {
 	}
 	if m.Final.Overall.F1 <= 0 {
 		t.Fatalf("CNN policy F1 %v", m.Final.Overall.F1)
+	}
+}
+
+// TestKLToFrozenReference trains with a KL penalty: the logged KL to the
+// frozen reference becomes positive as the policy moves, the reference
+// weights do not move (also after a resume, where GoMLX brings loaded
+// variables back trainable), and the resumed run matches an uninterrupted one.
+func TestKLToFrozenReference(t *testing.T) {
+	root := t.TempDir()
+	spec := smallSpec("grpo")
+	spec.Loss.KLCoef = 0.05
+	spec.Steps, spec.EvalEvery, spec.CheckpointEvery = 20, 10, 10
+	full := filepath.Join(root, "full")
+	if _, err := Run(context.Background(), spec, Options{Out: full, CacheDir: filepath.Join(root, "cache")}); err != nil {
+		t.Fatal(err)
+	}
+	traj, err := ReadTrajectory(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kl := traj[len(traj)-1].Train.KL; !(kl > 0) {
+		t.Fatalf("KL to the reference after 20 steps = %v, want > 0", kl)
+	}
+	cut := filepath.Join(root, "cut")
+	if _, err := Run(context.Background(), spec, Options{Out: cut, CacheDir: filepath.Join(root, "cache"), testOnlyStopAfter: 13}); !errors.Is(err, ErrInterrupted) {
+		t.Fatalf("want ErrInterrupted, got %v", err)
+	}
+	if _, err := Run(context.Background(), Spec{}, Options{Out: cut, Resume: true, CacheDir: filepath.Join(root, "cache")}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(readFile(t, filepath.Join(full, "trajectory.jsonl")), readFile(t, filepath.Join(cut, "trajectory.jsonl"))) {
+		t.Fatal("with KL on, the resumed trajectory differs (was the reference trained after loading?)")
+	}
+	// The reference in the last checkpoint equals the warm start's policy.
+	r, err := newRunner(spec, Options{Out: filepath.Join(root, "probe"), CacheDir: filepath.Join(root, "cache")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, _, _ := latestValidCheckpoint(full)
+	if err := loadCheckpointDir(r.eng.store, dir); err != nil {
+		t.Fatal(err)
+	}
+	warm := model.NewStore()
+	cacheDirs, _ := filepath.Glob(filepath.Join(root, "cache", "sft-*"))
+	if err := loadCheckpointDir(warm, cacheDirs[0]); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for v := range warm.IterVariables() {
+		if !strings.HasPrefix(v.Path(), "/policy/") {
+			continue // GoMLX's checkpoint also records its global step
+		}
+		ref := r.eng.store.GetVariable("/ref/" + strings.TrimPrefix(v.Path(), "/policy/"))
+		if ref == nil {
+			t.Fatalf("no reference copy of %s", v.Path())
+		}
+		a, b := flatFloats(v.MustValue()), flatFloats(ref.MustValue())
+		for i := range a {
+			if a[i] != b[i] {
+				t.Fatalf("reference %s moved during training", ref.Path())
+			}
+		}
+		n++
+	}
+	if n == 0 {
+		t.Fatal("no warm-start variables compared")
 	}
 }
