@@ -25,6 +25,8 @@ type item struct {
 type prepared struct {
 	suite    *data.Suite
 	heads    []policy.Head
+	offsets  []int // first output column of each head (policy.Config.Offset)
+	k        int   // total output width
 	inputDim int
 	train    []item // after masking (and resampling for grpo_rs)
 	test     []item
@@ -123,6 +125,8 @@ func prepare(s Spec) (*prepared, error) {
 	}
 	for bi, b := range suite.Benchmarks {
 		p.heads = append(p.heads, policy.Head{Name: b.Name, Classes: len(b.Classes), MultiLabel: b.MultiLabel})
+		p.offsets = append(p.offsets, p.k)
+		p.k += len(b.Classes)
 		attrs := b.Attrs
 		if len(s.GroupAttrs) > 0 {
 			attrs = attrsOf(s.GroupAttrs)
@@ -273,12 +277,7 @@ type encoded struct {
 // encode builds a fixed-size batch of n rows from items; rows past
 // len(items) are padding (all-zero head mask), which the caller masks out.
 func encode(items []item, n int, p *prepared, withTruth bool) encoded {
-	k := 0
-	offsets := make([]int, len(p.heads))
-	for i, h := range p.heads {
-		offsets[i] = k
-		k += h.Classes
-	}
+	k, offsets := p.k, p.offsets
 	x := make([]float32, n*p.inputDim)
 	hm := make([]float32, n*k)
 	mu := make([]float32, n)
@@ -317,10 +316,7 @@ func encode(items []item, n int, p *prepared, withTruth bool) encoded {
 
 // labelsFrom reads an answer row [K] back into the item's head-local classes.
 func labelsFrom(row []float32, it item, p *prepared) []int {
-	off := 0
-	for i := 0; i < it.bench; i++ {
-		off += p.heads[i].Classes
-	}
+	off := p.offsets[it.bench]
 	var out []int
 	for c := 0; c < p.heads[it.bench].Classes; c++ {
 		if row[off+c] > 0.5 {
