@@ -23,16 +23,8 @@ func FormatColumn(name string, v float64) string {
 // columns, one row per dataset, and per attribute each group's scores.
 func WriteMetricsMarkdown(w io.Writer, rep *fairness.Report) {
 	fmt.Fprintf(w, "## Overall (%d predictions; unweighted mean over datasets; min group size %d)\n\n", rep.N, rep.MinGroup)
-	fmt.Fprintf(w, "| | %s |\n|---|%s\n", strings.Join(fairness.ColumnNames, " | "), strings.Repeat("---|", len(fairness.ColumnNames)))
-	row := func(label string, c fairness.Columns) {
-		cells := make([]string, len(fairness.ColumnNames))
-		for i, n := range fairness.ColumnNames {
-			v, _ := c.Get(n)
-			cells[i] = FormatColumn(n, v)
-		}
-		fmt.Fprintf(w, "| %s | %s |\n", label, strings.Join(cells, " | "))
-	}
-	row("overall", rep.Overall)
+	writeColumnsHeader(w)
+	writeColumnsRow(w, "overall", rep.Overall)
 	names := make([]string, 0, len(rep.Datasets))
 	for n := range rep.Datasets {
 		names = append(names, n)
@@ -40,7 +32,7 @@ func WriteMetricsMarkdown(w io.Writer, rep *fairness.Report) {
 	sort.Strings(names)
 	for _, n := range names {
 		if rep.Datasets[n].Valid {
-			row(n, rep.Datasets[n].Columns)
+			writeColumnsRow(w, n, rep.Datasets[n].Columns)
 		} else {
 			fmt.Fprintf(w, "| %s | (no attribute with two eligible groups) |\n", n)
 		}
@@ -79,13 +71,21 @@ func WriteMetricsMarkdown(w io.Writer, rep *fairness.Report) {
 
 // WriteColumnsMarkdown writes one row of the paper's columns per label.
 func WriteColumnsMarkdown(w io.Writer, labels []string, rows ...fairness.Columns) {
-	fmt.Fprintf(w, "| | %s |\n|---|%s\n", strings.Join(fairness.ColumnNames, " | "), strings.Repeat("---|", len(fairness.ColumnNames)))
+	writeColumnsHeader(w)
 	for i, c := range rows {
-		cells := make([]string, len(fairness.ColumnNames))
-		for j, n := range fairness.ColumnNames {
-			v, _ := c.Get(n)
-			cells[j] = FormatColumn(n, v)
-		}
-		fmt.Fprintf(w, "| %s | %s |\n", labels[i], strings.Join(cells, " | "))
+		writeColumnsRow(w, labels[i], c)
 	}
+}
+
+func writeColumnsHeader(w io.Writer) {
+	fmt.Fprintf(w, "| | %s |\n|---|%s\n", strings.Join(fairness.ColumnNames, " | "), strings.Repeat("---|", len(fairness.ColumnNames)))
+}
+
+func writeColumnsRow(w io.Writer, label string, c fairness.Columns) {
+	cells := make([]string, len(fairness.ColumnNames))
+	for i, n := range fairness.ColumnNames {
+		v, _ := c.Get(n)
+		cells[i] = FormatColumn(n, v)
+	}
+	fmt.Fprintf(w, "| %s | %s |\n", label, strings.Join(cells, " | "))
 }
