@@ -10,6 +10,7 @@ import (
 
 	"eqpo/lib/fairness"
 	"eqpo/lib/report"
+	"eqpo/lib/train"
 )
 
 // rowLabel is what a run is a row of: its method, or its variant.
@@ -269,46 +270,42 @@ func (a *Artefact) clusters(runs []*RunSummary, dir string, md *strings.Builder)
 			fmt.Fprintf(md, "| %s | %s | %s | %s | %s | %s |\n", l, d, f(k), f(ari), f(nmi), f(stab))
 		}
 		if len(ds) > 0 {
-			nmiBands := a.bands(by[l], func(p Point) float64 {
-				s, n := 0.0, 0.0
-				for _, d := range sortedKeys(p.Clusters) {
-					if c := p.Clusters[d]; c.NMI >= -0.5 {
-						s, n = s+c.NMI, n+1
-					}
-				}
-				if n == 0 {
-					return math.NaN()
-				}
-				return s / n
-			})
-			for i := range nmiBands {
-				nmiBands[i].Name = l + " (mean NMI over datasets)"
-				clean(&nmiBands[i])
-			}
-			if err := report.SaveTrajectoryFigure(filepath.Join(dir, "cluster_nmi_"+sanitize(l)+".png"), "Cluster NMI vs masked demographics ("+l+")", "NMI", nmiBands); err != nil {
+			nmi := func(c train.ClusterLog) (float64, bool) { return c.NMI, c.NMI >= -0.5 } // -1 marks "undefined"
+			if err := a.clusterCurve(by[l], filepath.Join(dir, "cluster_nmi_"+sanitize(l)+".png"),
+				"Cluster NMI vs masked demographics ("+l+")", "NMI", l+" (mean NMI over datasets)", nmi); err != nil {
 				return err
 			}
-			kBands := a.bands(by[l], func(p Point) float64 {
-				s, n := 0.0, 0.0
-				for _, d := range sortedKeys(p.Clusters) {
-					s, n = s+float64(p.Clusters[d].K), n+1
-				}
-				if n == 0 {
-					return math.NaN()
-				}
-				return s / n
-			})
-			for i := range kBands {
-				kBands[i].Name = l + " (mean k over datasets)"
-				clean(&kBands[i])
-			}
-			if err := report.SaveTrajectoryFigure(filepath.Join(dir, "cluster_k_"+sanitize(l)+".png"), "k chosen over training ("+l+")", "k", kBands); err != nil {
+			k := func(c train.ClusterLog) (float64, bool) { return float64(c.K), true }
+			if err := a.clusterCurve(by[l], filepath.Join(dir, "cluster_k_"+sanitize(l)+".png"),
+				"k chosen over training ("+l+")", "k", l+" (mean k over datasets)", k); err != nil {
 				return err
 			}
 		}
 	}
 	fmt.Fprintf(md, "\nFigures: `cluster_nmi_<row>.png` and `cluster_k_<row>.png` (NMI and the chosen k over training, mean over datasets, ± std over seeds).\n")
 	return nil
+}
+
+// clusterCurve saves a figure of a per-cluster value (mean over the datasets
+// where it is defined) along training, with a band over seeds.
+func (a *Artefact) clusterCurve(runs []*RunSummary, path, title, yLabel, name string, get func(train.ClusterLog) (float64, bool)) error {
+	bands := a.bands(runs, func(p Point) float64 {
+		s, n := 0.0, 0.0
+		for _, d := range sortedKeys(p.Clusters) {
+			if v, ok := get(p.Clusters[d]); ok {
+				s, n = s+v, n+1
+			}
+		}
+		if n == 0 {
+			return math.NaN()
+		}
+		return s / n
+	})
+	for i := range bands {
+		bands[i].Name = name
+		clean(&bands[i])
+	}
+	return report.SaveTrajectoryFigure(path, title, yLabel, bands)
 }
 
 // clean replaces NaN points (no clustering yet) with the next defined value.
