@@ -135,12 +135,16 @@ func evaluateAttr(sub Subset, keys []string, minGroup int) *AttrReport {
 
 // gapStdMean reduces each metric over groups: max-min, sample std (ddof 1), mean.
 func gapStdMean(groups []Scores) (gap, std, mean Scores) {
-	nf := len(groups[0].fields())
+	fields := make([][]float64, len(groups))
+	for i, x := range groups {
+		fields[i] = x.fields()
+	}
+	nf := len(fields[0])
 	g, s, m := make([]float64, nf), make([]float64, nf), make([]float64, nf)
+	vals := make([]float64, len(groups))
 	for f := 0; f < nf; f++ {
-		vals := make([]float64, len(groups))
-		for i, x := range groups {
-			vals[i] = x.fields()[f]
+		for i := range fields {
+			vals[i] = fields[i][f]
 		}
 		lo, hi := vals[0], vals[0]
 		for _, v := range vals {
